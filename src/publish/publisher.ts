@@ -1,0 +1,57 @@
+import type { SmsSettings } from '../config/config.js';
+import type { PublishReason } from '../observability/metrics.js';
+
+/** Where a message goes: one phone number (direct SMS) or a topic (optionally FIFO). */
+export type PublishTarget =
+  | { readonly kind: 'phone'; readonly phoneNumber: string }
+  | {
+      readonly kind: 'topic';
+      readonly topicArn: string;
+      readonly messageGroupId?: string;
+      readonly messageDeduplicationId?: string;
+    };
+
+/** A rendered message ready to leave: the message log id, target, full text and SMS settings. */
+export interface OutboundMessage {
+  readonly id: string;
+  readonly target: PublishTarget;
+  readonly text: string;
+  readonly sms: SmsSettings;
+}
+
+/** What a successful publish returns. */
+export interface PublishReceipt {
+  readonly messageId: string;
+}
+
+/**
+ * Publishes one message and classifies its failure; nothing more. Rate limiting, the breaker,
+ * retries, metrics and logs wrap it from outside (style.md: dumb integrations, smart wrappers).
+ */
+export interface Publisher {
+  readonly name: 'sns' | 'dry-run';
+  publish(message: OutboundMessage, signal?: AbortSignal): Promise<PublishReceipt>;
+  /** `CheckIfPhoneNumberIsOptedOut`; the dry-run publisher answers false. */
+  isOptedOut(phoneNumber: string, signal?: AbortSignal): Promise<boolean>;
+}
+
+/** A failed publish: retryable or permanent, with a bounded reason and the SDK's error name. */
+export class PublishError extends Error {
+  readonly retryable: boolean;
+  readonly reason: PublishReason;
+  /** `err.name` as the SDK surfaced it (for example `ThrottledException`), or our own name. */
+  readonly errorName: string;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    message: string,
+    fields: { retryable: boolean; reason: PublishReason; errorName: string; retryAfterSeconds?: number; cause?: unknown },
+  ) {
+    super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
+    this.name = 'PublishError';
+    this.retryable = fields.retryable;
+    this.reason = fields.reason;
+    this.errorName = fields.errorName;
+    this.retryAfterSeconds = fields.retryAfterSeconds;
+  }
+}
