@@ -55,3 +55,26 @@ export class PublishError extends Error {
     this.retryAfterSeconds = fields.retryAfterSeconds;
   }
 }
+
+/** How one delivery attempt ended, after opt-out check, rate limit and breaker. */
+export type DeliveryOutcome =
+  | { readonly status: 'sent'; readonly snsMessageId: string }
+  | { readonly status: 'opted_out' }
+  | { readonly status: 'failed'; readonly error: PublishError };
+
+export type BreakerState = 'closed' | 'open' | 'half_open';
+
+/**
+ * The publisher wrapped for use: opt-out check (when enabled), outbound rate limit, circuit breaker,
+ * metrics and logs. Never throws for a publish failure: the outcome says what happened.
+ */
+export interface Delivery {
+  send(message: OutboundMessage, signal?: AbortSignal): Promise<DeliveryOutcome>;
+  /** Messages to one topic ARN (at most 10): one PublishBatch call, one outcome per entry, in order. */
+  sendBatch(messages: readonly OutboundMessage[], signal?: AbortSignal): Promise<DeliveryOutcome[]>;
+  state(): BreakerState;
+  /** Seconds until the breaker lets a trial call through (for `Retry-After`); 0 when closed. */
+  retryAfterSeconds(): number;
+  /** Stops timers; in-flight calls finish on their own. */
+  close(): void;
+}

@@ -83,7 +83,9 @@ export type AttemptOutcome =
   | { readonly status: 'sent'; readonly snsMessageId: string }
   | { readonly status: 'retrying'; readonly errorCode: string; readonly errorMessage: string; readonly nextAttemptAt: Date }
   | { readonly status: 'failed' | 'dead'; readonly errorCode: string; readonly errorMessage: string }
-  | { readonly status: 'opted_out' };
+  | { readonly status: 'opted_out' }
+  /** Not attempted (breaker open, shutdown): back to `retrying` without counting an attempt. */
+  | { readonly status: 'deferred'; readonly nextAttemptAt: Date };
 
 /**
  * The message log, which is also the outbox. Every method is one transaction; `claimDue` never
