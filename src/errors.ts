@@ -52,7 +52,7 @@ export interface GatewayErrorOptions {
   /** Seconds for `Retry-After` (429, 503). */
   readonly retryAfterSeconds?: number;
   /** Extra response members, safe to show (for example `limit`). */
-  readonly extra?: Readonly<Record<string, string | number | boolean>>;
+  readonly extra?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
   /** An operator hint: goes to the log, never to the caller. */
   readonly hint?: string;
   /** Bounded reason for logs and metric labels. */
@@ -69,7 +69,7 @@ export class GatewayError extends Error {
   readonly expose: boolean;
   readonly errors: readonly FieldError[] | undefined;
   readonly retryAfterSeconds: number | undefined;
-  readonly extra: Readonly<Record<string, string | number | boolean>> | undefined;
+  readonly extra: Readonly<Record<string, string | number | boolean | readonly string[]>> | undefined;
   readonly hint: string | undefined;
   readonly reason: string | undefined;
 

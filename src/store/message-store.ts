@@ -106,6 +106,8 @@ export interface MessageStore {
   /** Records the end of one attempt (increments `attempts`, clears the lease). */
   recordAttempt(id: string, outcome: AttemptOutcome, now: Date): Promise<MessageRecord | undefined>;
   get(id: string): Promise<MessageRecord | undefined>;
+  /** The rows of one request, by template and idempotency key (empty when none). */
+  findByIdempotencyKey(template: string, idempotencyKey: string): Promise<MessageRecord[]>;
   list(filter: MessageFilter): Promise<MessagePage>;
   /** Requeues a `failed` or `dead` message as due now; undefined when it is not in such a state. */
   requeue(id: string, now: Date): Promise<MessageRecord | undefined>;

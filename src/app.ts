@@ -1,0 +1,40 @@
+import Koa from 'koa';
+import type Router from '@koa/router';
+import { GatewayError } from './errors.js';
+import { accessLog } from './http/access-log.js';
+import type { AppState } from './http/app-state.js';
+import { errorHandler } from './http/error-handler.js';
+import { requestId } from './http/request-id.js';
+import type { Logger } from './observability/logger.js';
+import type { Metrics } from './observability/metrics.js';
+
+export interface AppDeps {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly routers: readonly Router<AppState>[];
+  /** Trust `X-Forwarded-For` (behind a proxy) for the client address used by rate limits. */
+  readonly trustProxy: boolean;
+}
+
+/** The Koa app (no listen): request id, access log, one error middleware, then the routers. */
+export function createApp(deps: AppDeps): Koa<AppState> {
+  const app = new Koa<AppState>({ proxy: deps.trustProxy });
+  app.silent = true;
+  app.use(requestId(deps.logger));
+  app.use(accessLog(deps.metrics));
+  app.use(errorHandler());
+  for (const router of deps.routers) {
+    app.use(router.routes());
+    app.use(
+      router.allowedMethods({
+        throw: true,
+        methodNotAllowed: () => new GatewayError('SNSGATE_METHOD_NOT_ALLOWED'),
+        notImplemented: () => new GatewayError('SNSGATE_METHOD_NOT_ALLOWED', 'this method is not implemented'),
+      }),
+    );
+  }
+  app.on('error', (err: unknown) => {
+    deps.logger.error('error outside the middleware chain', { err });
+  });
+  return app;
+}

@@ -1,0 +1,62 @@
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { Config } from '../config/config.js';
+
+/** A listening HTTP server and its graceful close. */
+export interface HttpServer {
+  readonly server: Server;
+  /** The bound port (useful with port 0). */
+  readonly port: number;
+  /**
+   * Stops accepting, lets in-flight requests finish, and resolves `true` when they did within
+   * `timeoutMs`; otherwise cuts the remaining connections and resolves `false`.
+   */
+  close(timeoutMs: number): Promise<boolean>;
+}
+
+/**
+ * Listens with timeouts set so slow clients cannot hold sockets: headers within
+ * `headersTimeoutMs`, the whole request within `requestTimeoutMs`, idle keep-alive `keepAliveTimeoutMs`.
+ */
+export async function createHttpServer(
+  listener: RequestListener,
+  options: Pick<Config['server'], 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs'> & {
+    port: number;
+    host: string;
+  },
+): Promise<HttpServer> {
+  const server = createServer(
+    {
+      headersTimeout: options.headersTimeoutMs,
+      requestTimeout: options.requestTimeoutMs,
+      keepAliveTimeout: options.keepAliveTimeoutMs,
+      // Node checks the two timeouts above on this interval; keep it well below them.
+      connectionsCheckingInterval: Math.min(1000, Math.max(100, Math.floor(options.headersTimeoutMs / 4))),
+    },
+    listener,
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  return {
+    server,
+    port,
+    close: (timeoutMs) =>
+      new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => {
+          server.closeAllConnections();
+          resolve(false);
+        }, timeoutMs);
+        server.close(() => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+        server.closeIdleConnections();
+      }),
+  };
+}
