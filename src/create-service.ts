@@ -164,7 +164,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     },
     async stop() {
       shuttingDown = true;
-      retention.stop();
+      await retention.stop();
       await dispatcher.stop();
       delivery.close();
       await closeLimits();

@@ -1,4 +1,4 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Config } from '../config/config.js';
 
 /** A listening HTTP server and its graceful close. */
@@ -18,7 +18,7 @@ export interface HttpServer {
  * `headersTimeoutMs`, the whole request within `requestTimeoutMs`, idle keep-alive `keepAliveTimeoutMs`.
  */
 export async function createHttpServer(
-  listener: RequestListener,
+  handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
   options: Pick<Config['server'], 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs'> & {
     port: number;
     host: string;
@@ -32,7 +32,10 @@ export async function createHttpServer(
       // Node checks the two timeouts above on this interval; keep it well below them.
       connectionsCheckingInterval: Math.min(1000, Math.max(100, Math.floor(options.headersTimeoutMs / 4))),
     },
-    listener,
+    (req, res) => {
+      // Koa's callback answers its own errors; nothing is left to catch here.
+      void handler(req, res);
+    },
   );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
