@@ -14,13 +14,6 @@ export interface Authenticated {
   readonly deliveryId: string | undefined;
 }
 
-const hints: Record<string, string> = {
-  missing_header: 'the request carries no signature header; is the sender configured to sign, and for this source?',
-  malformed_header: 'the signature header is not in the scheme format; is the source scheme right for this sender?',
-  timestamp_out_of_tolerance: 'the signed timestamp is outside the tolerance; check both clocks, or this is a replay',
-  no_matching_signature: 'no signature matched; the sender must sign the raw body: is the secret current (rotation)?',
-  secret_not_configured: 'this source has no usable secret, so it refuses every request; set its secret variable',
-};
 
 /** Checks a webhook's signature with its template's source; 401 with a generic message, the reason to log and metrics. */
 export function authenticateWebhook(
@@ -39,7 +32,7 @@ export function authenticateWebhook(
     metrics.signatureFailures.inc({ source: sourceName, reason: result.reason });
     throw new GatewayError('SNSGATE_SIGNATURE_INVALID', 'the webhook signature could not be verified', {
       reason: result.reason,
-      hint: `source ${sourceName} (${verifier.scheme}): ${result.detail} — ${hints[result.reason] ?? ''}`,
+      hint: `source ${sourceName} (${verifier.scheme}): ${result.detail}`,
     });
   }
   return { source: sourceName, deliveryId: result.deliveryId };
