@@ -22,10 +22,9 @@ import type { Logger } from './observability/logger.js';
 import { createMetrics, initialiseLabels, type Metrics } from './observability/metrics.js';
 import type { PipelineDeps } from './process-message.js';
 import { createDelivery } from './publish/create-delivery.js';
+import { createPublisher } from './publish/create-publisher.js';
 import { createSnsClient, type SnsClientOverrides } from './publish/create-sns-client.js';
-import { createDryRunPublisher } from './publish/dry-run-publisher.js';
 import type { Delivery } from './publish/publisher.js';
-import { createSnsPublisher } from './publish/sns-publisher.js';
 import { createRuntimeHolder, type RuntimeHolder } from './runtime.js';
 import { createReloader, type Reloader } from './reload.js';
 import { createDispatcher, type Dispatcher } from './store/create-dispatcher.js';
@@ -92,13 +91,9 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   });
   const store = createStore(config.store.url, { logger });
   await store.migrate();
-  const publisher =
-    config.publisher.kind === 'sns'
-      ? createSnsPublisher({
-          client: options.snsClient ?? createSnsClient(config.publisher.sns, options.snsOverrides),
-          callTimeoutMs: config.publisher.sns.callTimeoutMs,
-        })
-      : createDryRunPublisher({ logger });
+  const snsClient =
+    config.publisher.kind === 'sns' ? (options.snsClient ?? createSnsClient(config.publisher.sns, options.snsOverrides)) : undefined;
+  const publisher = createPublisher(config.publisher, snsClient === undefined ? { logger } : { logger, snsClient });
   if (config.publisher.kind === 'dry-run' && (env.AWS_REGION !== undefined || env.AWS_ACCESS_KEY_ID !== undefined)) {
     logger.warn('AWS settings are present but the publisher is dry-run: nothing is sent (set SNSGATE_PUBLISHER=sns)');
   }
@@ -169,6 +164,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       delivery.close();
       await closeLimits();
       await store.close();
+      if (snsClient !== undefined && 'destroy' in snsClient && typeof snsClient.destroy === 'function') snsClient.destroy();
     },
   };
 }

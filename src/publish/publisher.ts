@@ -17,6 +17,8 @@ export interface OutboundMessage {
   readonly target: PublishTarget;
   readonly text: string;
   readonly sms: SmsSettings;
+  /** SMS segments as counted at render time; only logged (dry-run), never sent. */
+  readonly segments?: number;
 }
 
 /** What a successful publish returns. */
@@ -54,6 +56,16 @@ export class PublishError extends Error {
     this.errorName = fields.errorName;
     this.retryAfterSeconds = fields.retryAfterSeconds;
   }
+}
+
+/** One entry's result of a PublishBatch call, in input order. */
+export type BatchEntryResult =
+  | { readonly ok: true; readonly messageId: string }
+  | { readonly ok: false; readonly error: PublishError };
+
+/** A publisher that can also send messages to one topic in PublishBatch calls of at most 10 entries each. */
+export interface BatchPublisher extends Publisher {
+  publishBatch(messages: readonly OutboundMessage[], signal?: AbortSignal): Promise<BatchEntryResult[]>;
 }
 
 /** How one delivery attempt ended, after opt-out check, rate limit and breaker. */
