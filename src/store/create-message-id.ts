@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+
+let lastMs = 0;
+let counter = 0;
+
+/**
+ * A new message id: a UUIDv7 (RFC 9562) written by hand, so ids sort by creation time as text, are
+ * URL-safe and unique. Within one millisecond the 12-bit `rand_a` field is a counter seeded at
+ * random (RFC 9562 §6.2 method 1), so ids made by this process are strictly increasing even when
+ * the clock stands still or steps back.
+ */
+export function createMessageId(nowMs: number = Date.now()): string {
+  if (nowMs > lastMs) {
+    lastMs = nowMs;
+    // Seed in the lower half so a burst within one millisecond has room to count up.
+    counter = randomBytes(2).readUInt16BE(0) & 0x7ff;
+  } else {
+    counter += 1;
+    if (counter > 0xfff) {
+      lastMs += 1;
+      counter = 0;
+    }
+  }
+  const bytes = randomBytes(16);
+  bytes.writeUIntBE(lastMs, 0, 6);
+  bytes[6] = 0x70 | (counter >> 8);
+  bytes[7] = counter & 0xff;
+  bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f);
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
