@@ -27,6 +27,7 @@ import { createSnsClient, type SnsClientOverrides } from './publish/create-sns-c
 import type { Delivery } from './publish/publisher.js';
 import { createRuntimeHolder, type RuntimeHolder } from './runtime.js';
 import { createReloader, type Reloader } from './reload.js';
+import { createDepthSampler } from './store/create-depth-sampler.js';
 import { createDispatcher, type Dispatcher } from './store/create-dispatcher.js';
 import { createMessageId } from './store/create-message-id.js';
 import { createRetention } from './store/create-retention.js';
@@ -101,6 +102,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const { limits, close: closeLimits } = await limiterBackend(config);
   const dispatcher = createDispatcher({ store, delivery, config: config.dispatcher, metrics, logger, now });
   const retention = createRetention({ store, retentionDays: config.store.retentionDays, logger });
+  const depthSampler = createDepthSampler({ store, metrics, logger });
   const reloader = createReloader({ input: options, runtime, metrics, logger });
   let shuttingDown = false;
   const pipeline: PipelineDeps = {
@@ -125,7 +127,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     { name: 'messageLog', check: () => store.ping() },
   ];
   const metricsToken = resolveMetricsToken(config, env, logger);
-  const metricsRouter = metricsRoute(registry, metricsToken);
+  const metricsRouter = metricsRoute(registry, metricsToken, () => depthSampler.sample());
   const separateMetrics = config.metrics.port !== undefined;
   const routers = [
     healthRoutes(readyChecks),
@@ -151,14 +153,17 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     logger,
     reloader,
     start() {
-      dispatcher.start();
+      if (config.dispatcher.enabled) dispatcher.start();
+      else logger.warn('dispatcher.enabled is false: queued messages wait for another replica');
       retention.start();
+      depthSampler.start();
     },
     beginShutdown() {
       shuttingDown = true;
     },
     async stop() {
       shuttingDown = true;
+      depthSampler.stop();
       await retention.stop();
       await dispatcher.stop();
       delivery.close();

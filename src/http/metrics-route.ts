@@ -7,8 +7,11 @@ import type { AppState } from './app-state.js';
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
-/** `GET /metrics` in Prometheus text format, behind `Authorization: Bearer <token>` when a token is set. */
-export function metricsRoute(registry: Registry, token: Secret | undefined): Router<AppState> {
+/**
+ * `GET /metrics` in Prometheus text format, behind `Authorization: Bearer <token>` when a token is set;
+ * `beforeScrape` refreshes sampled gauges (message-log depth) first.
+ */
+export function metricsRoute(registry: Registry, token: Secret | undefined, beforeScrape: () => Promise<void>): Router<AppState> {
   const router = new Router<AppState>();
   const expected = token === undefined ? undefined : digest(token.reveal());
   router.get('/metrics', async (ctx) => {
@@ -18,6 +21,12 @@ export function metricsRoute(registry: Registry, token: Secret | undefined): Rou
         ctx.set('WWW-Authenticate', 'Bearer realm="metrics"');
         throw new GatewayError('SNSGATE_AUTH_REQUIRED', 'metrics need Authorization: Bearer <metrics token>');
       }
+    }
+    try {
+      await beforeScrape();
+    } catch (err) {
+      // A scrape must still answer when the message log is down: the depth gauges keep their last values.
+      ctx.state.log.warn('could not sample the message log for this scrape', { err });
     }
     ctx.type = registry.contentType;
     ctx.body = await registry.metrics();
