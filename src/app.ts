@@ -1,6 +1,5 @@
 import Koa from 'koa';
 import type Router from '@koa/router';
-import { GatewayError } from './errors.js';
 import { accessLog } from './http/access-log.js';
 import type { AppState } from './http/app-state.js';
 import { errorHandler } from './http/error-handler.js';
@@ -25,13 +24,8 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.use(errorHandler());
   for (const router of deps.routers) {
     app.use(router.routes());
-    app.use(
-      router.allowedMethods({
-        throw: true,
-        methodNotAllowed: () => new GatewayError('SNSGATE_METHOD_NOT_ALLOWED'),
-        notImplemented: () => new GatewayError('SNSGATE_METHOD_NOT_ALLOWED', 'this method is not implemented'),
-      }),
-    );
+    // Not throwing lets the router set `Allow`; the error middleware turns the bare 405/501 into a problem.
+    app.use(router.allowedMethods());
   }
   app.on('error', (err: unknown) => {
     deps.logger.error('error outside the middleware chain', { err });

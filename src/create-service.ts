@@ -92,8 +92,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   });
   const store = createStore(config.store.url, { logger });
   await store.migrate();
-  const snsClient =
-    config.publisher.kind === 'sns' ? (options.snsClient ?? createSnsClient(config.publisher.sns, options.snsOverrides)) : undefined;
+  // The client is ours to destroy only when we made it; a test's client belongs to the test.
+  const ownClient =
+    config.publisher.kind === 'sns' && options.snsClient === undefined ? createSnsClient(config.publisher.sns, options.snsOverrides) : undefined;
+  const snsClient = config.publisher.kind === 'sns' ? (options.snsClient ?? ownClient) : undefined;
   const publisher = createPublisher(config.publisher, snsClient === undefined ? { logger } : { logger, snsClient });
   if (config.publisher.kind === 'dry-run' && (env.AWS_REGION !== undefined || env.AWS_ACCESS_KEY_ID !== undefined)) {
     logger.warn('AWS settings are present but the publisher is dry-run: nothing is sent (set SNSGATE_PUBLISHER=sns)');
@@ -169,7 +171,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       delivery.close();
       await closeLimits();
       await store.close();
-      if (snsClient !== undefined && 'destroy' in snsClient && typeof snsClient.destroy === 'function') snsClient.destroy();
+      ownClient?.destroy();
     },
   };
 }

@@ -51,11 +51,15 @@ export async function createHttpServer(
     port,
     close: (timeoutMs) =>
       new Promise<boolean>((resolve) => {
+        // Keep-alive sockets go idle as their last response ends; close each as soon as it does.
+        const reaper = setInterval(() => server.closeIdleConnections(), 50);
         const timer = setTimeout(() => {
+          clearInterval(reaper);
           server.closeAllConnections();
           resolve(false);
         }, timeoutMs);
         server.close(() => {
+          clearInterval(reaper);
           clearTimeout(timer);
           resolve(true);
         });

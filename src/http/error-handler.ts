@@ -35,7 +35,12 @@ export function errorHandler(): Middleware<AppState> {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) throw new GatewayError('SNSGATE_ROUTE_NOT_FOUND', `no route for ${ctx.method} ${ctx.path}`);
+      if (ctx.body === undefined || ctx.body === null) {
+        if (ctx.status === 404) throw new GatewayError('SNSGATE_ROUTE_NOT_FOUND', `no route for ${ctx.method} ${ctx.path.slice(0, 200)}`);
+        if (ctx.status === 405 || ctx.status === 501) {
+          throw new GatewayError('SNSGATE_METHOD_NOT_ALLOWED', `${ctx.method} is not allowed here; allowed: ${ctx.response.get('Allow')}`);
+        }
+      }
     } catch (err) {
       const known = toGatewayError(err);
       const error = known ?? new GatewayError('SNSGATE_INTERNAL', undefined, { cause: err });
