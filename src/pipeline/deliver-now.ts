@@ -1,7 +1,8 @@
-import type { Delivery, DeliveryOutcome, OutboundMessage, PublishError } from '../publish/publisher.js';
+import type { Delivery, DeliveryOutcome, PublishError } from '../publish/publisher.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { AttemptOutcome, MessageRecord, MessageStore } from '../store/message-store.js';
+import { toOutboundMessage } from '../store/to-outbound-message.js';
 
 export interface DeliverNowDeps {
   readonly store: MessageStore;
@@ -11,11 +12,6 @@ export interface DeliverNowDeps {
   readonly now: () => Date;
   /** Delay before the dispatcher retries a message kept after a retryable sync failure. */
   readonly retryDelayMs: number;
-}
-
-/** The outbound form of a message log row: the text exactly as stored. */
-export function toOutbound(record: MessageRecord): OutboundMessage {
-  return { id: record.id, target: record.target, text: record.body, sms: record.attributes };
 }
 
 function attemptOf(outcome: DeliveryOutcome, keepForRetry: boolean, now: Date, retryDelayMs: number): AttemptOutcome {
@@ -44,7 +40,7 @@ export async function deliverNow(records: readonly MessageRecord[], keepForRetry
   let failure: PublishError | undefined;
   const messages = await Promise.all(
     records.map(async (record) => {
-      const outcome = await deps.delivery.send(toOutbound(record));
+      const outcome = await deps.delivery.send(toOutboundMessage(record));
       if (outcome.status === 'failed') failure ??= outcome.error;
       const attempt = attemptOf(outcome, keepForRetry, deps.now(), deps.retryDelayMs);
       deps.metrics.messages.inc({ template: record.template, status: attempt.status === 'deferred' ? 'retrying' : attempt.status });
