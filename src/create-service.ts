@@ -33,6 +33,7 @@ import { createMessageId } from './store/create-message-id.js';
 import { createRetention } from './store/create-retention.js';
 import { createStore } from './store/create-store.js';
 import type { MessageStore } from './store/message-store.js';
+import { withUnavailableErrors } from './store/with-unavailable-errors.js';
 import { version } from './version.js';
 
 export interface ServiceOptions extends RuntimeInput {
@@ -107,9 +108,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const depthSampler = createDepthSampler({ store, metrics, logger });
   const reloader = createReloader({ input: options, runtime, metrics, logger });
   let shuttingDown = false;
+  const requestStore = withUnavailableErrors(store);
   const pipeline: PipelineDeps = {
     runtime: () => runtime.current(),
-    store,
+    store: requestStore,
     delivery,
     limits,
     wakeDispatcher: () => dispatcher.wake(),
@@ -136,7 +138,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     webhookRoutes({ pipeline, limits, metrics, bodyLimitBytes }),
     sendRoutes({ ...guards, pipeline, bodyLimitBytes }),
     templateRoutes({ ...guards, bodyLimitBytes }),
-    messageRoutes({ ...guards, store, wakeDispatcher: () => dispatcher.wake(), now }),
+    messageRoutes({ ...guards, store: requestStore, wakeDispatcher: () => dispatcher.wake(), now }),
     tutorialRoute({ runtime, pipeline, limits, metrics, bodyLimitBytes }),
     adminRoutes({ ...guards, reloader }),
     ...(separateMetrics ? [] : [metricsRouter]),

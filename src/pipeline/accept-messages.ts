@@ -1,5 +1,4 @@
 import type { DeliveryMode } from '../config/config.js';
-import { GatewayError, errorMessage } from '../errors.js';
 import type { Limits } from '../limits/create-limits.js';
 import type { AcceptResult, MessageStore, NewMessage } from '../store/message-store.js';
 import type { RenderedMessage } from '../templates/template-plugin.js';
@@ -44,7 +43,7 @@ export function toNewMessages(input: AcceptInput, newId: () => string): NewMessa
 /**
  * Takes the abuse limits, then writes every message in one transaction. A repeat of an idempotency
  * key (a race lost to another request) gives its points back and returns the first rows. A store
- * failure is 503 with nothing accepted.
+ * failure gives them back too and accepts nothing.
  */
 export async function acceptMessages(input: AcceptInput, deps: AcceptDeps): Promise<AcceptResult> {
   const now = deps.now();
@@ -54,12 +53,9 @@ export async function acceptMessages(input: AcceptInput, deps: AcceptDeps): Prom
   try {
     result = await deps.store.accept(toNewMessages(input, deps.newId), now, deps.leaseSeconds);
   } catch (err) {
+    // Nothing was written: give the points back (the store wrapper makes this a 503).
     await reservation.refund();
-    throw new GatewayError('SNSGATE_STORE_UNAVAILABLE', 'the message log is unavailable; nothing was accepted, retry later', {
-      cause: err,
-      retryAfterSeconds: 5,
-      hint: errorMessage(err),
-    });
+    throw err;
   }
   if (result.kind !== 'created') await reservation.refund();
   return result;
