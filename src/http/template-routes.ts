@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import { GatewayError, isGatewayError } from '../errors.js';
+import { maskPhone } from '../observability/mask.js';
 import { guardRecipients } from '../pipeline/guard-recipients.js';
 import type { TemplatePlugin } from '../templates/template-plugin.js';
 import { apiGuards, type ApiGuardDeps } from './api-guards.js';
@@ -45,7 +46,9 @@ export function templateRoutes(deps: TemplateRouteDeps): Router<AppState> {
   router.get('/v1/templates/:template', ...apiGuards(deps, 'read'), (ctx) => {
     const t = find(ctx.params.template ?? '');
     ctx.state.template = t.id;
-    ctx.body = { ...summary(t), manifest: t.manifest, schema: t.schema, examples: t.examples };
+    // Recipients from deployment config (ALERT_SMS_TO) are phone numbers: show them masked.
+    const manifest = { ...t.manifest, to: t.manifest.to.map((r) => (r.startsWith('+') ? maskPhone(r) : r)) };
+    ctx.body = { ...summary(t), manifest, schema: t.schema, examples: t.examples };
   });
   router.post('/v1/templates/:template/preview', ...apiGuards(deps, 'read'), async (ctx) => {
     const t = find(ctx.params.template ?? '');
