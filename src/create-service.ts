@@ -88,7 +88,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const registry = options.registry ?? new Registry();
   const metrics = createMetrics(registry, { version });
   initialiseLabels(metrics, {
-    templates: runtime.current().templates.list().map((t) => t.id),
+    templates: runtime.current().templates.list().map((t) => ({ id: t.id, source: t.manifest.source })),
     sources: Object.keys(config.sources),
   });
   const store = createStore(config.store.url, { logger });

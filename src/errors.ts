@@ -30,7 +30,6 @@ export const errorCatalogue = {
   SNSGATE_PUBLISH_UNAVAILABLE: { status: 503, expose: true, title: 'SNS is unavailable' },
   SNSGATE_STORE_UNAVAILABLE: { status: 503, expose: true, title: 'Message log unavailable' },
   SNSGATE_TEMPLATE_UNCONFIGURED: { status: 503, expose: true, title: 'Template not configured for delivery' },
-  SNSGATE_NOT_READY: { status: 503, expose: true, title: 'Service not ready' },
   SNSGATE_CONFIG_INVALID: { status: 500, expose: false, title: 'Configuration not valid' },
   SNSGATE_TEMPLATE_INVALID: { status: 500, expose: false, title: 'Template plugin not valid' },
 } as const satisfies Record<string, { status: number; expose: boolean; title: string }>;

@@ -26,7 +26,7 @@ export function createReloader(deps: { input: RuntimeInput; runtime: RuntimeHold
       deps.logger.level = next.config.log.level;
       const templates = next.templates.list().map((t) => t.id);
       const sources = Object.keys(next.config.sources);
-      initialiseLabels(deps.metrics, { templates, sources });
+      initialiseLabels(deps.metrics, { templates: next.templates.list().map((t) => ({ id: t.id, source: t.manifest.source })), sources });
       deps.metrics.reloads.inc({ outcome: 'success' });
       deps.logger.info('reloaded config and templates', { trigger, templates, restartRequired });
       if (restartRequired.length > 0) {

@@ -58,6 +58,8 @@ const outcomeByCode: Partial<Record<string, RequestOutcome>> = {
   SNSGATE_AUTH_REQUIRED: 'signature_invalid',
   SNSGATE_AUTH_FORBIDDEN: 'signature_invalid',
   SNSGATE_BODY_MALFORMED: 'malformed',
+  SNSGATE_QUERY_INVALID: 'malformed',
+  SNSGATE_TEMPLATE_NOT_FOUND: 'malformed',
   SNSGATE_BODY_TOO_LARGE: 'malformed',
   SNSGATE_CONTENT_TYPE_UNSUPPORTED: 'malformed',
   SNSGATE_IDEMPOTENCY_CONFLICT: 'malformed',
@@ -103,6 +105,12 @@ export async function handleSend(ctx: AppContext, metrics: Metrics, run: () => P
     countSend(metrics, ctx.state.template, undefined, err);
     throw err;
   }
+  try {
+    respondToSend(ctx, result);
+  } catch (err) {
+    // A sync publish failure is answered as an error: count it as one, not as accepted.
+    countSend(metrics, ctx.state.template, result, err);
+    throw err;
+  }
   countSend(metrics, ctx.state.template, result, undefined);
-  respondToSend(ctx, result);
 }

@@ -45,7 +45,7 @@ export const publishReasons = [
 export type PublishReason = (typeof publishReasons)[number];
 
 export const breakerEvents = ['open', 'half_open', 'close', 'reject', 'timeout', 'failure', 'success'] as const;
-export const blockReasons = ['recipient_limit', 'country', 'budget', 'rate_limit'] as const;
+export const blockReasons = ['recipient_limit', 'country', 'budget'] as const;
 export const encodings = ['GSM-7', 'UCS-2'] as const;
 
 const secondsBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -164,6 +164,12 @@ export function createMetrics(registry: Registry, options: { version: string; de
       labelNames: ['outcome'],
       registers,
     }),
+    templateInfo: new Gauge({
+      name: 'snsgate_template_info',
+      help: 'The loaded templates and the webhook source of each (source="" for API-only); always 1.',
+      labelNames: ['template', 'source'],
+      registers,
+    }),
     rateLimited: new Counter({
       name: 'snsgate_rate_limited_total',
       help: 'Requests answered 429 by the inbound limiter, by scope (client, key, source).',
@@ -189,10 +195,16 @@ export function createMetrics(registry: Registry, options: { version: string; de
 export type Metrics = ReturnType<typeof createMetrics>;
 
 /** Creates the labelled series of the loaded templates and sources at zero, so dashboards show them. */
-export function initialiseLabels(metrics: Metrics, names: { templates: readonly string[]; sources: readonly string[] }): void {
-  for (const template of names.templates) {
+export function initialiseLabels(
+  metrics: Metrics,
+  names: { templates: readonly { id: string; source: string | undefined }[]; sources: readonly string[] },
+): void {
+  metrics.templateInfo.reset();
+  for (const { id: template, source } of names.templates) {
+    metrics.templateInfo.set({ template, source: source ?? '' }, 1);
     for (const outcome of requestOutcomes) metrics.webhooksReceived.inc({ template, outcome }, 0);
-    for (const status of messageStatuses) metrics.messages.inc({ template, status }, 0);
+    // `publishing` is a passing state of the log (see the depth gauge), never counted as an event.
+    for (const status of messageStatuses) if (status !== 'publishing') metrics.messages.inc({ template, status }, 0);
     for (const encoding of encodings) metrics.smsSegments.inc({ template, encoding }, 0);
     for (const reason of blockReasons) metrics.blocked.inc({ template, reason }, 0);
     metrics.validationFailures.inc({ template }, 0);

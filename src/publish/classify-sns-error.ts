@@ -50,6 +50,12 @@ const networkCodes = new Set([
   'EAI_AGAIN',
 ]);
 
+/** Error names worth a zero series from the start, so alerts see their first occurrence with `increase()`. */
+export const alertingErrorNames = {
+  permanent: [...auth, 'InvalidParameterException', 'InvalidParameterValueException', 'NotFoundException', 'KMSAccessDeniedException'],
+  retryable: [...throttled, 'InternalErrorException', 'TimeoutError', 'ECONNRESET', 'ECONNREFUSED', 'CircuitOpen'],
+} as const;
+
 const reasonByName = new Map<string, PublishReason>([
   ...throttled.map((n) => [n, 'throttled'] as const),
   ...server.map((n) => [n, 'server'] as const),

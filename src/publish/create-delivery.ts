@@ -16,6 +16,7 @@ import type {
   PublishTarget,
 } from './publisher.js';
 import { PublishError } from './publisher.js';
+import { alertingErrorNames } from './classify-sns-error.js';
 
 /** What a Delivery is built from; `config` is the whole `publisher` section. */
 export interface DeliveryOptions {
@@ -54,6 +55,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const breaker = createBreaker({ config: config.breaker, callTimeoutMs: config.sns.callTimeoutMs, metrics, logger });
   const limiter = createRateLimiter({ ...config.rateLimit, metrics, now });
   const optOut = config.optOut.enabled ? createOptOutCheck({ publisher, config: config.optOut, metrics, logger, now }) : undefined;
+  for (const [outcome, names] of Object.entries(alertingErrorNames)) {
+    for (const error of names) metrics.publishes.inc({ outcome, error }, 0);
+  }
 
   function count(error: PublishError | undefined, entries = 1): void {
     const outcome = error === undefined ? 'success' : error.retryable ? 'retryable' : 'permanent';
