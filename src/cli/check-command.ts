@@ -3,6 +3,8 @@ import type { Config } from '../config/config.js';
 import { errorMessage } from '../errors.js';
 import { createMemoryLogger } from '../observability/logger.js';
 import { checkTemplates } from '../templates/check-templates.js';
+import { loadTemplates } from '../templates/load-templates.js';
+import type { TemplateSet } from '../templates/template-plugin.js';
 import { createSourceVerifiers } from '../verify/create-source-verifiers.js';
 import type { CliIo, ExitCode } from './cli-io.js';
 
@@ -16,6 +18,15 @@ export function loadCliConfig(options: CheckOptions, env: NodeJS.ProcessEnv): Co
   const path = options.config ?? env.SNSGATE_CONFIG ?? defaultConfigPath;
   const withDir = options.templates === undefined ? env : { ...env, SNSGATE_TEMPLATES_DIR: options.templates };
   return loadConfigFile(path, withDir);
+}
+
+/** Loads the templates a config names, as the service would. */
+export function loadCliTemplates(config: Config, env: NodeJS.ProcessEnv): Promise<TemplateSet> {
+  return loadTemplates(templateInput(config, env));
+}
+
+function templateInput(config: Config, env: NodeJS.ProcessEnv): Parameters<typeof loadTemplates>[0] {
+  return { dirs: config.templates.dirs, overrides: config.templates.overrides, env, knownSources: Object.keys(config.sources) };
 }
 
 /**
@@ -37,12 +48,7 @@ export async function checkCommand(options: CheckOptions, io: CliIo): Promise<Ex
   } catch (err) {
     problems.push(errorMessage(err));
   }
-  const result = await checkTemplates({
-    dirs: config.templates.dirs,
-    overrides: config.templates.overrides,
-    env: io.env,
-    knownSources: Object.keys(config.sources),
-  });
+  const result = await checkTemplates(templateInput(config, io.env));
   problems.push(...result.problems);
   for (const line of lines()) io.err(`warning: ${String(line.message)}\n`);
   if (problems.length > 0) {

@@ -1,7 +1,6 @@
 import { errorMessage, isGatewayError } from '../errors.js';
 import { parseJson } from '../http/read-body.js';
-import { loadTemplates } from '../templates/load-templates.js';
-import { loadCliConfig, type CheckOptions } from './check-command.js';
+import { loadCliConfig, loadCliTemplates, type CheckOptions } from './check-command.js';
 import { readInputFile, type CliIo, type ExitCode } from './cli-io.js';
 
 /**
@@ -11,12 +10,7 @@ import { readInputFile, type CliIo, type ExitCode } from './cli-io.js';
 export async function renderCommand(templateId: string, payloadPath: string, options: CheckOptions, io: CliIo): Promise<ExitCode> {
   try {
     const config = loadCliConfig(options, io.env);
-    const templates = await loadTemplates({
-      dirs: config.templates.dirs,
-      overrides: config.templates.overrides,
-      env: io.env,
-      knownSources: Object.keys(config.sources),
-    });
+    const templates = await loadCliTemplates(config, io.env);
     const template = templates.get(templateId);
     if (template === undefined) {
       io.err(`no template ${templateId}; loaded: ${templates.list().map((t) => t.id).join(', ')}\n`);

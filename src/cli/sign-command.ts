@@ -1,8 +1,7 @@
 import { resolveSecret } from '../config/resolve-secret.js';
 import { errorMessage } from '../errors.js';
-import { loadTemplates } from '../templates/load-templates.js';
 import { signWebhookRequest } from '../verify/sign-webhook-request.js';
-import { loadCliConfig, type CheckOptions } from './check-command.js';
+import { loadCliConfig, loadCliTemplates, type CheckOptions } from './check-command.js';
 import { readInputFile, type CliIo, type ExitCode } from './cli-io.js';
 
 export interface SignOptions extends CheckOptions {
@@ -19,12 +18,7 @@ const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 export async function signCommand(payloadPath: string, options: SignOptions, io: CliIo): Promise<ExitCode> {
   try {
     const config = loadCliConfig(options, io.env);
-    const templates = await loadTemplates({
-      dirs: config.templates.dirs,
-      overrides: config.templates.overrides,
-      env: io.env,
-      knownSources: Object.keys(config.sources),
-    });
+    const templates = await loadCliTemplates(config, io.env);
     const template = templates.get(options.template);
     const sourceName = template?.manifest.source;
     const source = sourceName === undefined ? undefined : config.sources[sourceName];
