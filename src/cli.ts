@@ -68,7 +68,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     }
     switch (command) {
       case 'serve':
-        await serve(values.config === undefined ? io.env : { ...io.env, SNSGATE_CONFIG: values.config });
+        await serve({ ...io.env, ...defined({ SNSGATE_CONFIG: values.config, SNSGATE_TEMPLATES_DIR: values.templates }) });
         // Serving: the process ends through its signal handlers, never by returning.
         return await new Promise<never>(() => undefined);
       case 'check':

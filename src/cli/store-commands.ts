@@ -40,8 +40,11 @@ export async function messagesCommand(action: string | undefined, id: string | u
       if (status !== undefined && !(messageStatuses as readonly string[]).includes(status)) {
         throw new UsageError(`--status must be one of ${messageStatuses.join(', ')}`);
       }
+      const limitText = options.limit ?? '50';
+      const limit = /^\d+$/.test(limitText) ? Number(limitText) : NaN;
+      if (!(limit >= 1 && limit <= 500)) throw new UsageError('--limit must be an integer from 1 to 500');
       const page = await store.list({
-        limit: Number(options.limit ?? '50'),
+        limit,
         ...(status === undefined ? {} : { status: status as MessageStatus }),
         ...(options.template === undefined ? {} : { template: options.template }),
         ...(options.recipient === undefined ? {} : { recipient: options.recipient }),
