@@ -21,7 +21,8 @@ function modeOf(ctx: AppContext): DeliveryMode | undefined {
   throw new GatewayError('SNSGATE_QUERY_INVALID', 'mode must be sync or queued');
 }
 
-function idempotencyKeyOf(ctx: AppContext): string | undefined {
+/** The request's `Idempotency-Key`, checked: 1 to 255 visible ASCII characters; 400 otherwise. */
+export function idempotencyKeyOf(ctx: AppContext): string | undefined {
   const key = ctx.get('idempotency-key');
   if (key === '') return undefined;
   if (!idempotencyKeyPattern.test(key)) {
@@ -30,12 +31,11 @@ function idempotencyKeyOf(ctx: AppContext): string | undefined {
   return key;
 }
 
-function recipientsOf(ctx: AppContext, templateAllows: boolean, id: string): string[] | undefined {
+// Whether the template takes an override is checked at render (403), after the pipeline has found
+// the template (404) and checked the key's scope (403), so this header cannot mask either answer.
+function recipientsOf(ctx: AppContext): string[] | undefined {
   const header = ctx.get('snsgate-to');
   if (header === '') return undefined;
-  if (!templateAllows) {
-    throw new GatewayError('SNSGATE_RECIPIENT_INVALID', `template ${id} does not allow a recipient override (Snsgate-To)`);
-  }
   const list = header.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (list.length === 0 || list.length > 100) throw new GatewayError('SNSGATE_RECIPIENT_INVALID', 'Snsgate-To must list 1 to 100 recipients');
   return list;
@@ -53,7 +53,7 @@ export function sendRoutes(deps: SendRouteDeps): Router<AppState> {
     await handleSend(ctx, deps.metrics, async () => {
       const mode = modeOf(ctx);
       const idempotencyKey = idempotencyKeyOf(ctx);
-      const recipients = recipientsOf(ctx, template?.manifest.allowRecipientOverride ?? false, templateId);
+      const recipients = recipientsOf(ctx);
       const rawBody = await readRawBody(ctx, deps.bodyLimitBytes());
       return processMessage(
         {

@@ -5,9 +5,11 @@ import type { Metrics } from '../observability/metrics.js';
 import { processMessage, type PipelineDeps, type ProcessResult } from '../process-message.js';
 import type { RuntimeHolder } from '../runtime.js';
 import type { AppContext, AppState } from './app-state.js';
+import { toGatewayError } from './error-handler.js';
 import { setRateLimitHeaders } from './rate-limit.js';
 import { parseJson, readRawBody } from './read-body.js';
 import { countSend } from './send-response.js';
+import { idempotencyKeyOf } from './send-routes.js';
 
 export interface TutorialRouteDeps {
   readonly runtime: RuntimeHolder;
@@ -26,6 +28,12 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** "15 minutes", "1 minute", "30 seconds": the tutorial's 429 wording for any window. */
+function spell(seconds: number): string {
+  const [n, unit] = seconds % 60 === 0 ? [seconds / 60, 'minute'] : [seconds, 'second'];
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
 function reply(ctx: AppContext, status: number, body: Record<string, unknown>, retryAfterSeconds?: number): void {
   ctx.status = status;
   ctx.body = body;
@@ -33,7 +41,9 @@ function reply(ctx: AppContext, status: number, body: Record<string, unknown>, r
 }
 
 /** The tutorial's own answers for every error, kept exactly where the tutorial defines them. */
-function replyError(ctx: AppContext, err: unknown): void {
+function replyError(ctx: AppContext, thrown: unknown): void {
+  // raw-body's 413 and 400 (and other HTTP errors) map onto catalogue codes, as on every other route.
+  const err: unknown = toGatewayError(thrown) ?? thrown;
   if (!isGatewayError(err)) {
     ctx.state.log.error('unexpected error', { err });
     reply(ctx, 500, { success: false, error: 'Internal Server Error: An unexpected error occurred.' });
@@ -84,8 +94,7 @@ export function tutorialRoute(deps: TutorialRouteDeps): Router<AppState> {
       setRateLimitHeaders(ctx, limited, config.limits.perClient.durationSeconds);
       if (!limited.allowed) {
         deps.metrics.rateLimited.inc({ scope: 'client' });
-        const minutes = Math.round(config.limits.perClient.durationSeconds / 60);
-        throw new GatewayError('SNSGATE_RATE_LIMITED', `Too many requests from this IP, please try again after ${minutes} minutes`, {
+        throw new GatewayError('SNSGATE_RATE_LIMITED', `Too many requests from this IP, please try again after ${spell(config.limits.perClient.durationSeconds)}`, {
           retryAfterSeconds: limited.resetSeconds,
         });
       }
@@ -95,7 +104,7 @@ export function tutorialRoute(deps: TutorialRouteDeps): Router<AppState> {
       ctx.state.principal = principal;
       const rawBody = await readRawBody(ctx, deps.bodyLimitBytes());
       tutorialChecks(parseJson(rawBody));
-      const idempotencyKey = ctx.get('idempotency-key');
+      const idempotencyKey = idempotencyKeyOf(ctx);
       result = await processMessage(
         {
           kind: 'api',
@@ -105,7 +114,7 @@ export function tutorialRoute(deps: TutorialRouteDeps): Router<AppState> {
           mode: 'sync',
           requestId: ctx.state.requestId,
           log: ctx.state.log,
-          ...(idempotencyKey === '' ? {} : { idempotencyKey }),
+          ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
         },
         deps.pipeline,
       );
@@ -124,7 +133,10 @@ function answer(ctx: AppContext, result: ProcessResult): void {
   const message = result.messages[0];
   if (result.failure !== undefined) {
     const f = result.failure;
-    if (f.retryable) {
+    // The tutorial answers 500 for any SNS failure; 503 is for an open breaker, and for a retryable
+    // failure kept in the outbox (an Idempotency-Key was given, so a repeat reports its fate).
+    const kept = result.messages.some((m) => m.status === 'retrying');
+    if (f.reason === 'circuit_open' || kept) {
       throw new GatewayError('SNSGATE_PUBLISH_UNAVAILABLE', `SNS did not take the message (${f.reason}); retry later`, {
         retryAfterSeconds: f.retryAfterSeconds ?? 5,
       });
