@@ -28,7 +28,11 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     app.use(router.allowedMethods());
   }
   app.on('error', (err: unknown) => {
-    deps.logger.error('error outside the middleware chain', { err });
+    // A client that breaks HTTP mid-request (llhttp's HPE_* codes) or hangs up is not a server fault:
+    // at error level, anyone could fill the error log at will.
+    const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+    const clientFault = typeof code === 'string' && (code.startsWith('HPE_') || code === 'ECONNRESET' || code === 'EPIPE');
+    deps.logger.log(clientFault ? 'debug' : 'error', 'error outside the middleware chain', { err });
   });
   return app;
 }

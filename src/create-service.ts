@@ -66,12 +66,14 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-async function limiterBackend(config: Config): Promise<{ limits: Limits; close: () => Promise<void> }> {
+async function limiterBackend(config: Config, logger: Logger): Promise<{ limits: Limits; close: () => Promise<void> }> {
   if (config.limits.backend === 'memory') return { limits: await createLimits(config.limits, { kind: 'memory' }), close: () => Promise.resolve() };
   if (!config.store.url.startsWith('postgres')) {
     throw new Error('limits.backend postgres needs store.url (DATABASE_URL) to be a postgres:// URL');
   }
   const pool = new pg.Pool({ connectionString: config.store.url, max: 4 });
+  // An idle client's error (database restart) is emitted on the pool; unhandled, it would crash the process.
+  pool.on('error', (err) => logger.warn('rate-limit database connection dropped', { err }));
   return { limits: await createLimits(config.limits, { kind: 'postgres', pool }), close: () => pool.end() };
 }
 
@@ -102,7 +104,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     logger.warn('AWS settings are present but the publisher is dry-run: nothing is sent (set SNSGATE_PUBLISHER=sns)');
   }
   const delivery = createDelivery({ publisher, config: config.publisher, metrics, logger });
-  const { limits, close: closeLimits } = await limiterBackend(config);
+  const { limits, close: closeLimits } = await limiterBackend(config, logger);
   const dispatcher = createDispatcher({ store, delivery, config: config.dispatcher, metrics, logger, now });
   const retention = createRetention({ store, retentionDays: config.store.retentionDays, logger });
   const depthSampler = createDepthSampler({ store, metrics, logger });

@@ -79,6 +79,16 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     return { status: 'failed', error };
   }
 
+  function circuitOpen(): PublishError {
+    metrics.breakerEvents.inc({ event: 'reject' });
+    return new PublishError('SNS circuit breaker is open', {
+      retryable: true,
+      reason: 'circuit_open',
+      errorName: 'CircuitOpen',
+      retryAfterSeconds: breaker.retryAfterSeconds() || 1,
+    });
+  }
+
   async function optedOut(message: OutboundMessage, signal?: AbortSignal): Promise<boolean> {
     // No lookup while the breaker is open: SNS is failing, and the send below fails fast anyway.
     if (optOut === undefined || message.target.kind !== 'phone' || breaker.state() === 'open') return false;
@@ -90,6 +100,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       logger.info('recipient opted out; not sent', { messageLogId: message.id, recipient: recipientOf(message.target) });
       return { status: 'opted_out' };
     }
+    // An open breaker refuses at once: queueing for a rate-limit token first would make sync callers
+    // wait behind each other (seconds under load) for a 503, and spend tokens on calls never made.
+    if (breaker.state() === 'open') return failed(message, circuitOpen());
     try {
       await limiter.acquire(1, signal);
     } catch (err) {
@@ -120,6 +133,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     if (messages.length > maxBatchEntries) throw new RangeError(`sendBatch takes at most ${maxBatchEntries} messages`);
     batchTopicArn(messages);
     if (!('publishBatch' in publisher)) return Promise.all(messages.map((m) => send(m, signal)));
+    if (breaker.state() === 'open') return messages.map((m) => failed(m, circuitOpen()));
     try {
       await limiter.acquire(messages.length, signal);
     } catch (err) {

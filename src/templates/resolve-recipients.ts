@@ -35,12 +35,29 @@ export function phoneTargets(values: readonly string[]): PublishTarget[] {
     .map((phoneNumber) => ({ kind: 'phone' as const, phoneNumber }));
 }
 
+/** `data` with every comma in its strings made a space: a payload value can be one recipient at most. */
+function withoutListSeparators(data: unknown): unknown {
+  if (typeof data === 'string') return data.replaceAll(',', ' ');
+  if (Array.isArray(data)) return data.map(withoutListSeparators);
+  if (typeof data !== 'object' || data === null) return data;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) {
+    Object.defineProperty(out, key, { value: withoutListSeparators(value), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
 /**
  * The publish targets for one payload: literals as configured, expressions rendered and split on
  * commas (each a phone number; the guard stage checks it). Empty results dropped, duplicates removed.
+ * Only the template's own commas split (`{{join phones ","}}`): a comma inside a payload value (a
+ * customer's "phone" of `+1…,+44…`) would otherwise fan one field out to several numbers (SMS pumping).
  */
 export function resolveRecipients(specs: readonly RecipientSpec[], data: unknown, fifo: FifoSettings): PublishTarget[] {
-  const targets = specs.flatMap((spec) => (spec.kind === 'literal' ? [spec.target] : phoneTargets([spec.template.render(data)])));
+  const recipientData = withoutListSeparators(data);
+  const targets = specs.flatMap((spec) =>
+    spec.kind === 'literal' ? [spec.target] : phoneTargets([spec.template.render(recipientData)]),
+  );
   const seen = new Set<string>();
   const unique: PublishTarget[] = [];
   for (const target of targets) {

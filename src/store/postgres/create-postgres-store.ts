@@ -48,6 +48,13 @@ export function createPostgresStore(url: string, options: { logger: Logger }): M
   async function write(messages: readonly NewMessage[], now: Date, leaseSeconds: number): Promise<AcceptResult> {
     const client = await pool.connect();
     let broken = false;
+    // A checked-out client reports its connection dying (database restart, pg_terminate_backend) on
+    // itself, not the pool; unhandled, that event would crash the process. The pending query rejects anyway.
+    const dropped = (err: Error): void => {
+      broken = true;
+      logger.warn('message log connection dropped during a write', { err });
+    };
+    client.on('error', dropped);
     try {
       await client.query('BEGIN');
       const existing = await existingFor(client, messages);
@@ -69,6 +76,7 @@ export function createPostgresStore(url: string, options: { logger: Logger }): M
       });
       throw err;
     } finally {
+      client.off('error', dropped);
       client.release(broken);
     }
   }
