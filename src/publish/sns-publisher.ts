@@ -12,10 +12,25 @@ export interface SnsPublisherOptions {
   readonly callTimeoutMs: number;
 }
 
-/** Our own bound on the whole call, combined with the caller's signal when there is one. */
-function callSignal(timeoutMs: number, caller: AbortSignal | undefined): AbortSignal {
-  const own = AbortSignal.timeout(timeoutMs);
-  return caller === undefined ? own : AbortSignal.any([caller, own]);
+/**
+ * Runs one SDK call under our own bound on the whole call, combined with the caller's signal when there
+ * is one. One controller and one timer, both released when the call ends: AbortSignal.timeout() and
+ * AbortSignal.any() would leave a timer running for the full timeout and weak-reference bookkeeping
+ * behind every publish (bench/README.md, history).
+ */
+async function withCallSignal<T>(timeoutMs: number, caller: AbortSignal | undefined, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onCallerAbort = (): void => controller.abort(caller?.reason);
+  if (caller?.aborted === true) onCallerAbort();
+  else caller?.addEventListener('abort', onCallerAbort, { once: true });
+  const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), timeoutMs);
+  timer.unref();
+  try {
+    return await call(controller.signal);
+  } finally {
+    clearTimeout(timer);
+    caller?.removeEventListener('abort', onCallerAbort);
+  }
 }
 
 function missing(what: string): PublishError {
@@ -32,9 +47,7 @@ export function createSnsPublisher(options: SnsPublisherOptions): BatchPublisher
 
   async function publish(message: OutboundMessage, signal?: AbortSignal): Promise<PublishReceipt> {
     try {
-      const out = await client.send(new PublishCommand(toPublishInput(message)), {
-        abortSignal: callSignal(callTimeoutMs, signal),
-      });
+      const out = await withCallSignal(callTimeoutMs, signal, (abortSignal) => client.send(new PublishCommand(toPublishInput(message)), { abortSignal }));
       if (out.MessageId === undefined) throw missing('a MessageId');
       return { messageId: out.MessageId };
     } catch (err) {
@@ -45,9 +58,9 @@ export function createSnsPublisher(options: SnsPublisherOptions): BatchPublisher
   async function publishChunk(topicArn: string, chunk: readonly OutboundMessage[], signal?: AbortSignal) {
     const entries = toBatchEntries(chunk);
     try {
-      const out = await client.send(new PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: entries }), {
-        abortSignal: callSignal(callTimeoutMs, signal),
-      });
+      const out = await withCallSignal(callTimeoutMs, signal, (abortSignal) =>
+        client.send(new PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: entries }), { abortSignal }),
+      );
       const ok = new Map((out.Successful ?? []).map((s) => [s.Id, s.MessageId]));
       const failed = new Map((out.Failed ?? []).map((f) => [f.Id, f]));
       return entries.map((entry): BatchEntryResult => {
@@ -81,9 +94,9 @@ export function createSnsPublisher(options: SnsPublisherOptions): BatchPublisher
 
   async function isOptedOut(phoneNumber: string, signal?: AbortSignal): Promise<boolean> {
     try {
-      const out = await client.send(new CheckIfPhoneNumberIsOptedOutCommand({ phoneNumber }), {
-        abortSignal: callSignal(callTimeoutMs, signal),
-      });
+      const out = await withCallSignal(callTimeoutMs, signal, (abortSignal) =>
+        client.send(new CheckIfPhoneNumberIsOptedOutCommand({ phoneNumber }), { abortSignal }),
+      );
       return out.isOptedOut === true;
     } catch (err) {
       throw classifySnsError(err);

@@ -6,6 +6,7 @@ import { toAttemptChange } from '../attempt-change.js';
 import { buildListQuery, encodePageCursor } from '../build-list-query.js';
 import { classifyRepeat, idempotencyKeysOf } from '../classify-repeat.js';
 import { createWakeHub } from '../create-wake-hub.js';
+import { createGroupCommit } from './create-group-commit.js';
 import { byDueTime, toInsertValues, toMessageRecord, type MessageRow } from '../message-row.js';
 import type { AcceptResult, MessageRecord, MessageStore, NewMessage } from '../message-store.js';
 import { pendingMigrations } from '../migration.js';
@@ -52,6 +53,10 @@ export function createSqliteStore(url: string, options: { logger: Logger }): Mes
   let prepared: SqliteStatements | undefined;
   const statements = (): SqliteStatements => (prepared ??= prepareSqliteStatements(db));
   const listCache = new Map<string, Statement>();
+  // Writes go through group commit: one transaction per turn of the event loop, not one per write.
+  const grouped = createGroupCommit(db);
+  // Wake the dispatcher once the accepting commit is done (the microtask runs after the group's commit).
+  const wakeAfterCommit = (): void => queueMicrotask(() => hub.emit());
 
   const existingFor = (messages: readonly NewMessage[]): MessageRecord[] =>
     idempotencyKeysOf(messages).flatMap(({ template, key }) =>
@@ -77,7 +82,7 @@ export function createSqliteStore(url: string, options: { logger: Logger }): Mes
       return settle(() => migrate(db, logger));
     },
     accept(messages, now, leaseSeconds) {
-      return settle(() => {
+      return grouped(() => {
         if (messages.length === 0) return { kind: 'created', messages: [] };
         let result: AcceptResult;
         try {
@@ -88,16 +93,18 @@ export function createSqliteStore(url: string, options: { logger: Logger }): Mes
           if (existing.length === 0) throw err;
           result = classifyRepeat(existing, messages);
         }
-        if (result.kind === 'created' && result.messages.some((m) => m.status === 'accepted')) hub.emit();
+        if (result.kind === 'created' && result.messages.some((m) => m.status === 'accepted')) wakeAfterCommit();
         return result;
       });
     },
     claimDue(limit, now, leaseSeconds) {
-      return settle(() => (limit > 0 ? claim.immediate(limit, now, leaseSeconds) : []));
+      return limit > 0 ? grouped(() => claim.immediate(limit, now, leaseSeconds)) : Promise.resolve([]);
     },
     recordAttempt(id, outcome, now) {
       const change = toAttemptChange(outcome, now);
-      return settle(() => maybeRecord(statements().record.get({ ...change, id, now: now.toISOString() })));
+      // all(), not get(): get() stops after the first row and better-sqlite3 then drops the statement's
+      // error (SQLITE_FULL), answering a row that was never written; all() runs it to the end and throws.
+      return grouped(() => maybeRecord(statements().record.all({ ...change, id, now: now.toISOString() })[0]));
     },
     get(id) {
       return settle(() => maybeRecord(statements().get.get(id)));
@@ -120,9 +127,9 @@ export function createSqliteStore(url: string, options: { logger: Logger }): Mes
       });
     },
     requeue(id, now) {
-      return settle(() => {
-        const record = maybeRecord(statements().requeue.get({ id, now: now.toISOString() }));
-        if (record !== undefined) hub.emit();
+      return grouped(() => {
+        const record = maybeRecord(statements().requeue.all({ id, now: now.toISOString() })[0]);
+        if (record !== undefined) wakeAfterCommit();
         return record;
       });
     },
@@ -154,9 +161,12 @@ export function createSqliteStore(url: string, options: { logger: Logger }): Mes
       return hub.on(listener);
     },
     close() {
-      return settle(() => {
-        if (db.open) db.close();
-      });
+      const closeNow = (): Promise<void> =>
+        settle(() => {
+          if (db.open) db.close();
+        });
+      // Writes already asked for are committed (or fail) before the connection goes.
+      return grouped(() => undefined).then(closeNow, closeNow);
     },
   };
 }

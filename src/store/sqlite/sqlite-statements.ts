@@ -1,7 +1,16 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { insertColumns } from '../message-row.js';
 
-const due = `(status IN ('accepted', 'retrying') AND next_attempt_at <= @now) OR (status = 'publishing' AND lease_until < @now)`;
+// The earliest `@limit` due rows: (accepted or retrying, next attempt due) or (publishing, lease expired).
+// One branch per status, each taking its first `@limit` in index order, then merged: an OR of the three
+// would sort every due row before the LIMIT, a cost that grows with the backlog on each claim.
+const branch = (where: string): string =>
+  `SELECT * FROM (SELECT id, next_attempt_at FROM message_logs WHERE ${where} ORDER BY next_attempt_at, id LIMIT @limit)`;
+const due = [
+  branch(`status = 'accepted' AND next_attempt_at <= @now`),
+  branch(`status = 'retrying' AND next_attempt_at <= @now`),
+  branch(`status = 'publishing' AND lease_until < @now`),
+].join(' UNION ALL ');
 
 /** The store's SQLite statements, prepared once (after migrations, since they name `message_logs`). */
 export function prepareSqliteStatements(db: Database) {
@@ -14,7 +23,7 @@ export function prepareSqliteStatements(db: Database) {
     get: prepare('SELECT * FROM message_logs WHERE id = ?'),
     claim: prepare(
       `UPDATE message_logs SET status = 'publishing', lease_until = @leaseUntil, updated_at = @now
-       WHERE id IN (SELECT id FROM message_logs WHERE ${due} ORDER BY next_attempt_at, id LIMIT @limit)
+       WHERE id IN (SELECT id FROM (${due}) ORDER BY next_attempt_at, id LIMIT @limit)
        RETURNING *`,
     ),
     record: prepare(

@@ -62,6 +62,8 @@ describe('createDispatcher()', () => {
     await clock.tickAsync(499);
     expect(fake.calls()).to.equal(1);
     await clock.tickAsync(1);
+    // The SQLite store commits writes in groups on the next turn of the (real) event loop: claim, then outcome.
+    for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
     expect(await store.get(id)).to.deep.include({ status: 'sent', attempts: 2 });
   });
 
