@@ -33,6 +33,7 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=15s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# tini forwards SIGTERM to node (PID 1 would ignore it) and reaps zombies; node then drains and exits.
+# The heap limit keeps RSS bounded: V8 otherwise lets garbage grow the old generation under load
+# (bench/README.md: memory). tini forwards SIGTERM to node (PID 1 would ignore it) and reaps zombies; node then drains and exits.
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "dist/main.js"]
+CMD ["node", "--max-old-space-size=160", "dist/main.js"]

@@ -82,7 +82,8 @@ export async function processMessage(inbound: Inbound, deps: PipelineDeps): Prom
   );
   if (accepted.kind !== 'created') return answerRepeat(inbound, template.id, mode, accepted.messages, payloadHash);
   countAccepted(template.id, accepted.messages, deps.metrics);
-  inbound.log.info('accepted', {
+  // At info the access line carries the message ids; the recipients and segments are for debugging.
+  inbound.log.debug('accepted', {
     template: template.id,
     source: auth.source,
     mode,

@@ -4,8 +4,15 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { SdkLoopResult } from '../baselines/sdk-loop.js';
 import { watchedProcesses } from './alternate.js';
-import { baseEnv, firstJsonLine, freePort, spawnNode, waitHealthy, type ChildHandle } from './processes.js';
+import { baseEnv, firstJsonLine, freePort, repoRoot, spawnNode, waitHealthy, type ChildHandle } from './processes.js';
 import { newWebhookSecret } from './webhooks.js';
+
+/** Node's flags in package.json's start script (e.g. the heap limit), so the bench runs what production runs. */
+export function productionNodeArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
+  const words = (pkg.scripts?.start ?? '').split(/\s+/);
+  return words.slice(1).filter((w) => w.startsWith('--'));
+}
 
 /** The load config every snsgate of the bench starts from. */
 export const benchConfigPath = 'bench/snsgate.yaml';
@@ -204,7 +211,8 @@ export async function startStack(): Promise<Stack> {
       STANDARD_WEBHOOK_SECRET: secret,
       API_KEY: apiKey,
     };
-    const handle = spawnNode(`snsgate-${variant.name}`, variant.main ?? 'dist/main.js', [], env, { stdout: { file: logPath }, nodeArgs: variant.nodeArgs ?? [] });
+    const nodeArgs = [...productionNodeArgs(), ...(variant.nodeArgs ?? [])];
+    const handle = spawnNode(`snsgate-${variant.name}`, variant.main ?? 'dist/main.js', [], env, { stdout: { file: logPath }, nodeArgs });
     const url = `http://127.0.0.1:${port}`;
     await waitHealthy(handle, `${url}/readyz`);
     children.push(handle);

@@ -26,6 +26,7 @@ export function accessLog(metrics: Metrics): Middleware<AppState> {
         ...(ctx.state.template === undefined ? {} : { template: ctx.state.template }),
         ...(ctx.state.principal === undefined ? {} : { keyName: ctx.state.principal.name }),
         ...(ctx.state.errorCode === undefined ? {} : { code: ctx.state.errorCode }),
+        ...(ctx.state.messageIds === undefined ? {} : { messageIds: ctx.state.messageIds }),
       });
     }
   };

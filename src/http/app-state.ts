@@ -21,6 +21,8 @@ export interface AppState {
   template?: string;
   /** The catalogue code of the error answer, for the access log. */
   errorCode?: string;
+  /** Ids of the messages a send accepted or found (the access log ties the request to them). */
+  messageIds?: readonly string[];
 }
 
 export type AppContext = ParameterizedContext<AppState>;

@@ -28,6 +28,7 @@ const finished = new Set(['sent', 'opted_out']);
 export function respondToSend(ctx: AppContext, result: ProcessResult): void {
   if (result.duplicate) ctx.set('Idempotent-Replayed', 'true');
   const ids = result.messages.map((m) => m.id);
+  ctx.state.messageIds = ids;
   if (result.failure !== undefined) {
     const { failure } = result;
     if (failure.retryable) {

@@ -131,6 +131,7 @@ export function tutorialRoute(deps: TutorialRouteDeps): Router<AppState> {
 
 function answer(ctx: AppContext, result: ProcessResult): void {
   const message = result.messages[0];
+  ctx.state.messageIds = result.messages.map((m) => m.id);
   if (result.failure !== undefined) {
     const f = result.failure;
     // The tutorial answers 500 for any SNS failure; 503 is for an open breaker, and for a retryable
