@@ -10,7 +10,7 @@ import { createGroupCommit } from './create-group-commit.js';
 import { byDueTime, toInsertValues, toMessageRecord, type MessageRow } from '../message-row.js';
 import type { AcceptResult, MessageRecord, MessageStore, NewMessage } from '../message-store.js';
 import { pendingMigrations } from '../migration.js';
-import { openSqliteDatabase } from './open-sqlite-database.js';
+import { openSqliteDatabase, watchSqliteFile } from './open-sqlite-database.js';
 import { sqliteMigrations } from './sqlite-migrations.js';
 import { prepareSqliteStatements, type SqliteStatements } from './sqlite-statements.js';
 
@@ -49,6 +49,20 @@ function migrate(db: Database, logger: Logger): void {
 export function createSqliteStore(url: string, options: { logger: Logger }): MessageStore {
   const { logger } = options;
   const db = openSqliteDatabase(url);
+  const fileProblem = watchSqliteFile(url);
+  let reportedProblem = false;
+  /**
+   * New accepts and readiness stop once the file is gone or replaced: what was accepted would be
+   * written only to the unlinked file. Claims and outcomes go on, so the dispatcher still delivers
+   * what was accepted before, from the open file.
+   */
+  const refuseIfMoved = (): void => {
+    const problem = fileProblem();
+    if (problem === undefined) return;
+    if (!reportedProblem) logger.error('message log file gone; refusing new messages until a restart', { problem });
+    reportedProblem = true;
+    throw new Error(problem);
+  };
   const hub = createWakeHub((err) => logger.error('message log wake listener failed', { err }));
   let prepared: SqliteStatements | undefined;
   const statements = (): SqliteStatements => (prepared ??= prepareSqliteStatements(db));
@@ -83,6 +97,7 @@ export function createSqliteStore(url: string, options: { logger: Logger }): Mes
     },
     accept(messages, now, leaseSeconds) {
       return grouped(() => {
+        refuseIfMoved();
         if (messages.length === 0) return { kind: 'created', messages: [] };
         let result: AcceptResult;
         try {
@@ -154,6 +169,7 @@ export function createSqliteStore(url: string, options: { logger: Logger }): Mes
     },
     ping() {
       return settle(() => {
+        refuseIfMoved();
         statements().ping.get();
       });
     },

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -28,4 +28,22 @@ export function openSqliteDatabase(url: string): Database.Database {
   db.pragma(`busy_timeout = ${sqliteBusyTimeoutMs}`);
   db.pragma('synchronous = NORMAL');
   return db;
+}
+
+/**
+ * Watches the database file's identity (device and inode, taken once it is open). A file removed or
+ * replaced under the running process is not noticed by SQLite: writes go on into the unlinked file
+ * and vanish at the next restart. The returned check answers why the path no longer holds the open
+ * database, or undefined while it does (one stat, a few microseconds). In-memory databases never move.
+ */
+export function watchSqliteFile(url: string): () => string | undefined {
+  const path = sqlitePathOf(url);
+  if (path === ':memory:') return () => undefined;
+  const opened = statSync(path);
+  return () => {
+    const now = statSync(path, { throwIfNoEntry: false });
+    if (now === undefined) return `the message log file ${path} was removed while snsgate runs; restart it`;
+    if (now.ino !== opened.ino || now.dev !== opened.dev) return `the message log file ${path} was replaced while snsgate runs; restart it`;
+    return undefined;
+  };
 }
