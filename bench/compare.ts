@@ -4,6 +4,8 @@
 //     && cp -r dist node_modules/.cache/snsgate-bench/before        # the build before the change
 //   (make the change) && npm run build
 //   npx tsx bench/compare.ts --a node_modules/.cache/snsgate-bench/before/main.js --b dist/main.js --workload sync
+// Node flags per side, after the start script's own (a later V8 flag wins), to measure a flag:
+//   npx tsx bench/compare.ts --a dist/main.js --a-node '--max-old-space-size=4096' --b dist/main.js
 // Workloads: sync (signed webhooks, sync), queued (signed webhooks, 202; backlog drained between
 // rounds), tutorial (POST /api/mms/send), outage (sync webhooks with the breaker open).
 import { alternate, rowOf, type Contender } from './lib/alternate.js';
@@ -15,8 +17,8 @@ import { startStack, type SnsgateHandle } from './lib/stack.js';
 import { pairedRatio } from './lib/stats.js';
 import { createWebhookFeed } from './lib/webhooks.js';
 
-// --a, --b and --workload are ours; the rest (--rounds, --duration, --warmup, --connections) as npm run bench takes them.
-const own = new Set(['--a', '--b', '--workload']);
+// --a, --b, --a-node, --b-node and --workload are ours; the rest (--rounds, --duration, --warmup, --connections) as npm run bench takes them.
+const own = new Set(['--a', '--b', '--workload', '--a-node', '--b-node']);
 const picked = new Map<string, string>();
 const rest: string[] = [];
 const argv = process.argv.slice(2);
@@ -29,6 +31,7 @@ const workload = picked.get('--workload') ?? 'sync';
 const a = picked.get('--a');
 if (a === undefined) throw new Error("--a <path to the other build's main.js> is required");
 const builds = { A: a, B: picked.get('--b') ?? 'dist/main.js' };
+const nodeArgs = (flag: string): string[] => (picked.get(flag) ?? '').split(/\s+/).filter((w) => w !== '');
 const options = parseOptions(rest);
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -36,12 +39,12 @@ const stack = await startStack();
 try {
   const delivery = workload === 'queued' ? 'queued' : 'sync';
   const gates: Record<'A' | 'B', SnsgateHandle> = {
-    A: await stack.startSnsgate({ name: 'A', delivery, main: builds.A }),
-    B: await stack.startSnsgate({ name: 'B', delivery, main: builds.B }),
+    A: await stack.startSnsgate({ name: 'A', delivery, main: builds.A, nodeArgs: nodeArgs('--a-node') }),
+    B: await stack.startSnsgate({ name: 'B', delivery, main: builds.B, nodeArgs: nodeArgs('--b-node') }),
   };
   const contender = async (which: 'A' | 'B'): Promise<Contender> => {
     const gate = gates[which];
-    const name = `${which}: ${builds[which]}`;
+    const name = `${which}: ${[...nodeArgs(`--${which.toLowerCase()}-node`), builds[which]].join(' ')}`;
     if (workload === 'tutorial') return staticContender(name, gate, tutorialRequest(stack.apiKey), options, [200]);
     const feed = createWebhookFeed(stack.secret, '/webhooks/order-shipped', `cmp${which}`);
     if (workload === 'outage') {
