@@ -42,6 +42,8 @@ export interface TestServiceOptions {
   /** Raw config merged over the test base (shipped sources, in-memory SQLite, dry-run, loose limits). */
   readonly config?: Record<string, unknown>;
   readonly env?: Record<string, string>;
+  /** Variables left out of the environment altogether (an absent secret differs from an empty one). */
+  readonly without?: readonly string[];
   /** A local SNS endpoint; sets the publisher to sns with a client pointed there. */
   readonly snsEndpoint?: string;
   readonly start?: boolean;
@@ -59,7 +61,8 @@ export interface TestService {
 
 /** A real service on a real port (port 0), built like main.ts builds it, with test config and peers. */
 export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
-  const env = { ...testEnv, ...options.env };
+  const without = new Set(options.without ?? []);
+  const env = Object.fromEntries(Object.entries({ ...testEnv, ...options.env }).filter(([name]) => !without.has(name)));
   const base: Record<string, unknown> = {
     log: { level: 'debug' },
     sources: shippedSources,

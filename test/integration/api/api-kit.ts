@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { hashApiKey } from '../../../src/http/api-key-ring.js';
+import type { Problem } from '../../../src/http/problem.js';
 import type { MessageRecord } from '../../../src/store/message-store.js';
 import type { FakePublish, FakeSns } from '../../helpers/fake-sns-server.js';
 import { testEnv, type TestService } from '../../helpers/test-service.js';
@@ -51,16 +52,7 @@ export interface SendAnswer {
 }
 
 /** An RFC 9457 problem document as snsgate answers it. */
-export interface ProblemBody {
-  readonly type: string;
-  readonly title: string;
-  readonly status: number;
-  readonly detail: string;
-  readonly code: string;
-  readonly requestId: string;
-  readonly errors?: readonly { pointer: string; rule: string; message: string }[];
-  readonly [extra: string]: unknown;
-}
+export type ProblemBody = Problem;
 
 /** Checks the problem+json envelope (type, status, code, request id) and returns the document. */
 export async function problem(res: Response, status: number, code: string): Promise<ProblemBody> {

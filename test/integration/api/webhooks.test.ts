@@ -15,7 +15,6 @@ import {
   waitForFinal,
   type SendAnswer,
 } from './api-kit.js';
-import { startServiceWithout } from './start-service-with-env.js';
 import {
   changeOneByte,
   deliver,
@@ -279,7 +278,7 @@ describe('POST /webhooks/:template when a source secret variable is not set', ()
   let t: TestService;
 
   before(async () => {
-    t = await startServiceWithout(missing);
+    t = await startTestService({ without: missing });
   });
   after(async () => {
     await t.close();
