@@ -1,7 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root: children run from here, so `--import tsx` and relative paths resolve. */
@@ -91,17 +89,7 @@ export async function firstJsonLine(handle: ChildHandle, timeoutMs = 20_000): Pr
   throw new Error(`${handle.name}: exited before announcing itself\n${handle.stderr()}`);
 }
 
-/** A free TCP port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
+export { freePort } from '../../test/helpers/spawn-service.js';
 
 /** Waits until `url` answers 2xx, or fails with the child's stderr if it exits or takes too long. */
 export async function waitHealthy(handle: ChildHandle, url: string, timeoutMs = 30_000): Promise<void> {

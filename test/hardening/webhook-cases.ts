@@ -26,6 +26,29 @@ function fixture(path: string): Record<string, unknown> {
 type Doc = Record<string, unknown>;
 const obj = (v: unknown): Doc => v as Doc;
 
+/** An alert template (grafana, alertmanager): the id is the group key + status + fingerprints, so from the payload. */
+function alertCase(template: 'grafana' | 'alertmanager', scheme: SchemeName, encoding: WebhookCase['encoding']): WebhookCase {
+  return {
+    template,
+    scheme,
+    recipients: 2,
+    timestamped: false,
+    idFrom: 'payload',
+    encoding,
+    payload(nonce) {
+      const p = fixture(`templates/${template}/examples/firing.json`);
+      p.groupKey = `{}:{alertname="${nonce}"}`;
+      obj(p.commonAnnotations).summary = `summary ${nonce}`;
+      return p;
+    },
+    edited(nonce) {
+      const p = this.payload(nonce);
+      obj(p.commonAnnotations).summary = `EDITED ${nonce}`;
+      return p;
+    },
+  };
+}
+
 /** The five webhook templates the gateway ships, one per configured source. */
 export const webhookCases: readonly WebhookCase[] = [
   {
@@ -39,12 +62,12 @@ export const webhookCases: readonly WebhookCase[] = [
       const p = fixture('templates/order-shipped/examples/royal-mail.json');
       obj(p.data).orderId = `ORD-${nonce}`;
       return p;
-    },    edited(nonce) {
+    },
+    edited(nonce) {
       const p = this.payload(nonce);
       obj(p.data).carrier = 'EDITED';
       return p;
     },
-
   },
   {
     template: 'stripe-payment-succeeded',
@@ -58,12 +81,12 @@ export const webhookCases: readonly WebhookCase[] = [
       p.id = `evt_${nonce}`;
       obj(obj(obj(p.data).object).metadata).order_id = `ORD-${nonce}`;
       return p;
-    },    edited(nonce) {
+    },
+    edited(nonce) {
       const p = this.payload(nonce);
       obj(obj(obj(p.data).object).metadata).order_id = `EDITED-${nonce}`;
       return p;
     },
-
   },
   {
     template: 'shopify-order-created',
@@ -76,51 +99,15 @@ export const webhookCases: readonly WebhookCase[] = [
       const p = fixture('templates/shopify-order-created/examples/us-customer.json');
       p.name = `#${nonce}`;
       return p;
-    },    edited(nonce) {
+    },
+    edited(nonce) {
       const p = this.payload(nonce);
       p.name = `#EDITED${nonce}`;
       return p;
     },
-
   },
-  {
-    template: 'grafana',
-    scheme: 'grafana',
-    recipients: 2,
-    timestamped: false,
-    idFrom: 'payload',
-    encoding: 'hex',
-    payload(nonce) {
-      const p = fixture('templates/grafana/examples/firing.json');
-      p.groupKey = `{}:{alertname="${nonce}"}`;
-      obj(p.commonAnnotations).summary = `summary ${nonce}`;
-      return p;
-    },    edited(nonce) {
-      const p = this.payload(nonce);
-      obj(p.commonAnnotations).summary = `EDITED ${nonce}`;
-      return p;
-    },
-
-  },
-  {
-    template: 'alertmanager',
-    scheme: 'bearer',
-    recipients: 2,
-    timestamped: false,
-    idFrom: 'payload',
-    encoding: 'token',
-    payload(nonce) {
-      const p = fixture('templates/alertmanager/examples/firing.json');
-      p.groupKey = `{}:{alertname="${nonce}"}`;
-      obj(p.commonAnnotations).summary = `summary ${nonce}`;
-      return p;
-    },    edited(nonce) {
-      const p = this.payload(nonce);
-      obj(p.commonAnnotations).summary = `EDITED ${nonce}`;
-      return p;
-    },
-
-  },
+  alertCase('grafana', 'grafana', 'hex'),
+  alertCase('alertmanager', 'bearer', 'token'),
 ];
 
 /** Signs as the case's sender would, with the source's current secret unless told otherwise. */
