@@ -1,5 +1,6 @@
 import type { Logger } from '../observability/logger.js';
 import { messageStatuses, type Metrics } from '../observability/metrics.js';
+import { createPeriodicJob } from './create-periodic-job.js';
 import type { MessageStore } from './message-store.js';
 
 export interface DepthSamplerOptions {
@@ -19,8 +20,6 @@ export interface DepthSamplerOptions {
 export function createDepthSampler(options: DepthSamplerOptions) {
   const { store, metrics, logger } = options;
   const now = options.now ?? (() => new Date());
-  let inProgress: Promise<void> | undefined;
-  let timer: NodeJS.Timeout | undefined;
 
   async function read(): Promise<void> {
     try {
@@ -32,26 +31,9 @@ export function createDepthSampler(options: DepthSamplerOptions) {
     }
   }
 
-  function sample(): Promise<void> {
-    inProgress ??= read().finally(() => {
-      inProgress = undefined;
-    });
-    return inProgress;
-  }
-
-  return {
-    sample,
-    start(): void {
-      if (timer !== undefined) return;
-      void sample();
-      timer = setInterval(() => void sample(), options.intervalMs ?? 15_000);
-      timer.unref();
-    },
-    stop(): void {
-      clearInterval(timer);
-      timer = undefined;
-    },
-  };
+  const job = createPeriodicJob(read, options.intervalMs ?? 15_000);
+  // stop() only clears the timer: a sample in progress just updates the gauges once more.
+  return { sample: job.run, start: job.start, stop: (): void => void job.stop() };
 }
 
 export type DepthSampler = ReturnType<typeof createDepthSampler>;

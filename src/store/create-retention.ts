@@ -1,4 +1,5 @@
 import type { Logger } from '../observability/logger.js';
+import { createPeriodicJob } from './create-periodic-job.js';
 import type { MessageStore } from './message-store.js';
 
 export interface RetentionOptions {
@@ -19,8 +20,6 @@ export interface RetentionOptions {
 export function createRetention(options: RetentionOptions) {
   const { store, logger } = options;
   const now = options.now ?? (() => new Date());
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | undefined;
 
   async function purge(): Promise<number> {
     const before = new Date(now().getTime() - options.retentionDays * 86_400_000);
@@ -34,29 +33,8 @@ export function createRetention(options: RetentionOptions) {
     }
   }
 
-  /** One purge now (runs do not overlap); resolves with how many rows it deleted. */
-  function run(): Promise<number> {
-    running ??= purge().finally(() => {
-      running = undefined;
-    });
-    return running;
-  }
-
-  return {
-    run,
-    start(): void {
-      if (timer !== undefined) return;
-      void run();
-      timer = setInterval(() => void run(), options.intervalMs ?? 3_600_000);
-      timer.unref();
-    },
-    /** Stops the timer and waits for a purge in progress. */
-    async stop(): Promise<void> {
-      clearInterval(timer);
-      timer = undefined;
-      await running;
-    },
-  };
+  // run(): one purge now (runs do not overlap), resolving with how many rows it deleted.
+  return createPeriodicJob(purge, options.intervalMs ?? 3_600_000);
 }
 
 export type Retention = ReturnType<typeof createRetention>;

@@ -42,6 +42,20 @@ const scenarios: readonly Scenario[] = [
   { name: `full outage (${outageMs / 1000} s)`, fault: { kind: 'outage' }, durationMs: outageMs, mode: 'sync', messages: scaled(60, 900) },
 ];
 
+/** The service on a fresh fake SNS peer, the SDK cut short (one attempt, 300 ms) so faults show at once. */
+async function startOnFakeSns(publisher: Record<string, unknown>, dispatcher: Record<string, unknown>): Promise<{ fake: FakeSns; t: TestService }> {
+  const fake = await startFakeSns({ port: 0 });
+  const t = await startTestService({
+    snsEndpoint: fake.url,
+    config: {
+      limits: looseLimits,
+      publisher: { sns: { maxAttempts: 1, requestTimeoutMs: 300, connectionTimeoutMs: 300, callTimeoutMs: 600 }, ...publisher },
+      dispatcher,
+    },
+  });
+  return { fake, t };
+}
+
 describe('hardening: SNS faults in sync and queued modes (fake SNS peer)', function () {
   this.timeout(longMode ? 900_000 : 120_000);
   let fake: FakeSns;
@@ -50,20 +64,11 @@ describe('hardening: SNS faults in sync and queued modes (fake SNS peer)', funct
   let run = 0;
 
   before(async () => {
-    fake = await startFakeSns({ port: 0 });
-    t = await startTestService({
-      snsEndpoint: fake.url,
-      config: {
-        limits: looseLimits,
-        publisher: {
-          sns: { maxAttempts: 1, requestTimeoutMs: 300, connectionTimeoutMs: 300, callTimeoutMs: 600 },
-          breaker,
-          rateLimit: rate,
-        },
-        // Production ratios scaled down: backoff ceiling 10× the breaker's reset, at most 10 attempts.
-        dispatcher: { concurrency: 8, pollIntervalMs: 50, backoffBaseMs: 100, backoffMaxMs: 5000, maxAttempts: 10, leaseSeconds: 5 },
-      },
-    });
+    ({ fake, t } = await startOnFakeSns(
+      { breaker, rateLimit: rate },
+      // Production ratios scaled down: backoff ceiling 10× the breaker's reset, at most 10 attempts.
+      { concurrency: 8, pollIntervalMs: 50, backoffBaseMs: 100, backoffMaxMs: 5000, maxAttempts: 10, leaseSeconds: 5 },
+    ));
     t.service.logger.level = 'warn';
   });
 
@@ -187,20 +192,14 @@ describe('hardening: an open breaker fails fast before the outbound rate limiter
   let t: TestService;
 
   before(async () => {
-    fake = await startFakeSns({ port: 0 });
-    t = await startTestService({
-      snsEndpoint: fake.url,
-      config: {
-        limits: looseLimits,
-        publisher: {
-          sns: { maxAttempts: 1, requestTimeoutMs: 300, connectionTimeoutMs: 300, callTimeoutMs: 600 },
-          breaker: { volumeThreshold: 2, errorThresholdPercentage: 50, resetTimeoutMs: 20_000, rollingWindowMs: 5000 },
-          // A small account quota: five messages a second.
-          rateLimit: { messagesPerSecond: 5, burst: 1 },
-        },
-        dispatcher: { enabled: false },
+    ({ fake, t } = await startOnFakeSns(
+      {
+        breaker: { volumeThreshold: 2, errorThresholdPercentage: 50, resetTimeoutMs: 20_000, rollingWindowMs: 5000 },
+        // A small account quota: five messages a second.
+        rateLimit: { messagesPerSecond: 5, burst: 1 },
       },
-    });
+      { enabled: false },
+    ));
     t.service.logger.level = 'error';
   });
   after(async () => {
