@@ -143,7 +143,9 @@ describe('the service process killed with SIGKILL in the middle of a burst (SQLi
       for (const id of figures.duplicatedIds) {
         const times = (byOrder.get(id) ?? []).map((p) => p.at).sort((a, b) => a - b);
         expect(times, `publishes of ${id}`).to.have.lengthOf(2);
-        expect(times[0], `first publish of ${id}`).to.be.at.most(kill + 50);
+        // Stamped by this process's fake SNS, whose event loop can run late under load: the first
+        // publish is judged against the restart (only the killed process existed before it).
+        expect(times[0], `first publish of ${id}`).to.be.below(restartedAt);
         expect(times[1], `second publish of ${id}`).to.be.at.least(restartedAt);
       }
       expect(figures.duplicated).to.be.at.most(scenario.delivery === 'queued' ? dispatcherConcurrency : clients);
