@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { createService, type Service } from '../../src/create-service.js';
 import { createHttpServer, type HttpServer } from '../../src/http/create-http-server.js';
 import { createMemoryLogger } from '../../src/observability/logger.js';
+import { startFakeSns, type FakeSns } from './fake-sns-server.js';
 import { testSecrets } from './sign-webhook.js';
 
 /** Environment the test service reads secrets from: one per shipped source, and an API key. */
@@ -111,4 +112,24 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
       await service.stop();
     },
   };
+}
+
+/**
+ * For one describe block: a fake SNS and a service publishing to it, started before its tests and
+ * closed after them. `started` hands both to the block's own variables.
+ */
+export function useServiceOnFakeSns(
+  options: Omit<TestServiceOptions, 'snsEndpoint'>,
+  started: (running: { sns: FakeSns; t: TestService }) => void,
+): void {
+  let running: { sns: FakeSns; t: TestService } | undefined;
+  before(async () => {
+    const sns = await startFakeSns();
+    running = { sns, t: await startTestService({ ...options, snsEndpoint: sns.url }) };
+    started(running);
+  });
+  after(async () => {
+    await running?.t.close();
+    await running?.sns.close();
+  });
 }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { startFakeSns, type FakeSns } from '../../helpers/fake-sns-server.js';
-import { startTestService, type TestService } from '../../helpers/test-service.js';
+import type { FakeSns } from '../../helpers/fake-sns-server.js';
+import { useServiceOnFakeSns, type TestService } from '../../helpers/test-service.js';
 import {
   examplePayload,
   freshUsNumber,
@@ -61,15 +61,8 @@ describe('GET /v1/messages/:id', () => {
   let sns: FakeSns;
   let t: TestService;
 
-  before(async () => {
-    sns = await startFakeSns();
-    t = await startTestService({ snsEndpoint: sns.url, config: namedKeysConfig });
-  });
+  useServiceOnFakeSns({ config: namedKeysConfig }, (running) => ({ sns, t } = running));
   afterEach(() => sns.clearFaults());
-  after(async () => {
-    await t.close();
-    await sns.close();
-  });
 
   it('shows a sent message with its status, attempts and SNS MessageId', async () => {
     const phone = freshUsNumber();
@@ -105,9 +98,8 @@ describe('GET /v1/messages', () => {
   let carolFailed = '';
   let boundary = '';
 
+  useServiceOnFakeSns({ config: namedKeysConfig }, (running) => ({ sns, t } = running));
   before(async () => {
-    sns = await startFakeSns();
-    t = await startTestService({ snsEndpoint: sns.url, config: namedKeysConfig });
     for (let i = 0; i < 3; i++) early.push(await sendOne(t, '/v1/send/mms?mode=sync', mms(alice, `early ${i}`)));
     // A clear millisecond boundary between the two batches, taken from the log itself.
     const lastEarly = await t.service.store.get(early.at(-1) ?? '');
@@ -123,9 +115,7 @@ describe('GET /v1/messages', () => {
     sns.setFault({ kind: 'error', code: 'InvalidParameter' }, { times: 1 });
     carolFailed = await sendOne(t, '/v1/send/mms?mode=sync', mms(carol));
   });
-  after(async () => {
-    await t.close();
-    await sns.close();
+  after(() => {
     early = [];
     late = [];
     bobOrders = [];
@@ -193,18 +183,9 @@ describe('POST /v1/messages/:id/retry', () => {
   let sns: FakeSns;
   let t: TestService;
 
-  before(async () => {
-    sns = await startFakeSns();
-    t = await startTestService({
-      snsEndpoint: sns.url,
-      config: { ...namedKeysConfig, publisher: { sns: { maxAttempts: 1 } }, dispatcher: { maxAttempts: 1 } },
-    });
-  });
+  const config = { ...namedKeysConfig, publisher: { sns: { maxAttempts: 1 } }, dispatcher: { maxAttempts: 1 } };
+  useServiceOnFakeSns({ config }, (running) => ({ sns, t } = running));
   afterEach(() => sns.clearFaults());
-  after(async () => {
-    await t.close();
-    await sns.close();
-  });
 
   for (const [who, key] of [
     ['the tutorial key (send and read)', tutorialKey],

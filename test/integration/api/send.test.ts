@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { startFakeSns, type FakeSns } from '../../helpers/fake-sns-server.js';
-import { startTestService, type TestService } from '../../helpers/test-service.js';
+import type { FakeSns } from '../../helpers/fake-sns-server.js';
+import { useServiceOnFakeSns, type TestService } from '../../helpers/test-service.js';
 import {
   examplePayload,
   freshUsNumber,
@@ -42,15 +42,8 @@ describe('POST /v1/send/:template', () => {
   let sns: FakeSns;
   let t: TestService;
 
-  before(async () => {
-    sns = await startFakeSns();
-    t = await startTestService({ snsEndpoint: sns.url, config: namedKeysConfig });
-  });
+  useServiceOnFakeSns({ config: namedKeysConfig }, (running) => ({ sns, t } = running));
   afterEach(() => sns.clearFaults());
-  after(async () => {
-    await t.close();
-    await sns.close();
-  });
 
   it('answers 202 and queues by default, then the dispatcher publishes the rendered text', async () => {
     const payload = mms();
@@ -220,23 +213,12 @@ describe('POST /v1/send/:template against the SMS-abuse limits', () => {
   let sns: FakeSns;
   let t: TestService;
 
-  before(async () => {
-    sns = await startFakeSns();
-    t = await startTestService({
-      snsEndpoint: sns.url,
-      config: {
-        limits: {
-          perRecipient: { points: 2, durationSeconds: 3600 },
-          allowedCountries: ['US'],
-          dailyBudget: { perTemplate: { 'stripe-payment-succeeded': 1 } },
-        },
-      },
-    });
-  });
-  after(async () => {
-    await t.close();
-    await sns.close();
-  });
+  const limits = {
+    perRecipient: { points: 2, durationSeconds: 3600 },
+    allowedCountries: ['US'],
+    dailyBudget: { perTemplate: { 'stripe-payment-succeeded': 1 } },
+  };
+  useServiceOnFakeSns({ config: { limits } }, (running) => ({ sns, t } = running));
 
   it('refuses a recipient over limits.perRecipient with 429 naming the limit, and publishes nothing more to it', async () => {
     const phone = freshUsNumber();
@@ -281,15 +263,8 @@ describe('POST /v1/send/:template?mode=sync when SNS fails', () => {
   let t: TestService;
   const maxAttempts = 2;
 
-  before(async () => {
-    sns = await startFakeSns();
-    t = await startTestService({ snsEndpoint: sns.url, config: { publisher: { sns: { maxAttempts } } } });
-  });
+  useServiceOnFakeSns({ config: { publisher: { sns: { maxAttempts } } } }, (running) => ({ sns, t } = running));
   afterEach(() => sns.clearFaults());
-  after(async () => {
-    await t.close();
-    await sns.close();
-  });
 
   it('answers 502 SNSGATE_PUBLISH_REJECTED with the SNS error name when SNS refuses the message, and records it failed', async () => {
     sns.setFault({ kind: 'error', code: 'InvalidParameter', message: 'Invalid parameter: PhoneNumber Reason: unsupported destination' }, { times: 1 });

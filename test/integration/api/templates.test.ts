@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { startFakeSns, type FakeSns } from '../../helpers/fake-sns-server.js';
-import { startTestService, testEnv, type TestService } from '../../helpers/test-service.js';
+import type { FakeSns } from '../../helpers/fake-sns-server.js';
+import { startTestService, useServiceOnFakeSns, testEnv, type TestService } from '../../helpers/test-service.js';
 import { examplePayload, examplesOf, jsonAnswer, keys, namedKeysConfig, postJson, problem, tutorialKey } from './api-kit.js';
 
 const builtIns = ['alertmanager', 'grafana', 'mms', 'order-shipped', 'shopify-order-created', 'stripe-payment-succeeded'];
@@ -110,14 +110,7 @@ describe('POST /v1/templates/:template/preview', () => {
   let sns: FakeSns;
   let t: TestService;
 
-  before(async () => {
-    sns = await startFakeSns();
-    t = await startTestService({ snsEndpoint: sns.url, config: namedKeysConfig });
-  });
-  after(async () => {
-    await t.close();
-    await sns.close();
-  });
+  useServiceOnFakeSns({ config: namedKeysConfig }, (running) => ({ sns, t } = running));
 
   function preview(template: string, body: unknown, headers: Record<string, string> = read): Promise<Response> {
     return postJson(t, `/v1/templates/${template}/preview`, body, headers);

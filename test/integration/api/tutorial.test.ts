@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { startFakeSns, type FakeSns } from '../../helpers/fake-sns-server.js';
-import { startTestService, type TestService } from '../../helpers/test-service.js';
+import type { FakeSns } from '../../helpers/fake-sns-server.js';
+import { startTestService, useServiceOnFakeSns, type TestService } from '../../helpers/test-service.js';
 import { freshUsNumber, jsonAnswer, postJson, publishedTo, smsTypeOf, tutorialKey } from './api-kit.js';
 
 /** The request body of the tutorial's documented curl, byte for byte. */
@@ -39,15 +39,8 @@ describe('POST /api/mms/send', () => {
   let sns: FakeSns;
   let t: TestService;
 
-  before(async () => {
-    sns = await startFakeSns();
-    t = await startTestService({ snsEndpoint: sns.url });
-  });
+  useServiceOnFakeSns({}, (running) => ({ sns, t } = running));
   afterEach(() => sns.clearFaults());
-  after(async () => {
-    await t.close();
-    await sns.close();
-  });
 
   it("answers the tutorial's documented curl with its success shape and the SNS MessageId, and sends messageBody, a newline and mediaUrl as Transactional", async () => {
     const before = publishedTo(sns, '+12065551234').length;
@@ -215,17 +208,8 @@ describe('POST /api/mms/send when the SNS circuit breaker is open', () => {
   let t: TestService;
   const resetTimeoutMs = 30_000;
 
-  before(async () => {
-    sns = await startFakeSns();
-    t = await startTestService({
-      snsEndpoint: sns.url,
-      config: { publisher: { sns: { maxAttempts: 1 }, breaker: { volumeThreshold: 2, errorThresholdPercentage: 50, resetTimeoutMs } } },
-    });
-  });
-  after(async () => {
-    await t.close();
-    await sns.close();
-  });
+  const publisher = { sns: { maxAttempts: 1 }, breaker: { volumeThreshold: 2, errorThresholdPercentage: 50, resetTimeoutMs } };
+  useServiceOnFakeSns({ config: { publisher } }, (running) => ({ sns, t } = running));
 
   it('answers 503 with Retry-After without calling SNS once failures opened the breaker', async () => {
     sns.setFault({ kind: 'error', code: 'InternalError' });

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { startFakeSns, type FakeSns } from '../../helpers/fake-sns-server.js';
+import type { FakeSns } from '../../helpers/fake-sns-server.js';
 import { testSecrets } from '../../helpers/sign-webhook.js';
-import { startTestService, testEnv, type TestService } from '../../helpers/test-service.js';
+import { startTestService, useServiceOnFakeSns, testEnv, type TestService } from '../../helpers/test-service.js';
 import {
   examplePayload,
   examplesOf,
@@ -46,15 +46,8 @@ describe('POST /webhooks/:template', () => {
   let sns: FakeSns;
   let t: TestService;
 
-  before(async () => {
-    sns = await startFakeSns();
-    t = await startTestService({ snsEndpoint: sns.url });
-  });
+  useServiceOnFakeSns({}, (running) => ({ sns, t } = running));
   afterEach(() => sns.clearFaults());
-  after(async () => {
-    await t.close();
-    await sns.close();
-  });
 
   for (const source of webhookSources) {
     for (const example of examplesOf(source.template, 'valid')) {
@@ -242,14 +235,7 @@ describe('POST /webhooks/alertmanager with captured Alertmanager payloads', () =
   let sns: FakeSns;
   let t: TestService;
 
-  before(async () => {
-    sns = await startFakeSns();
-    t = await startTestService({ snsEndpoint: sns.url });
-  });
-  after(async () => {
-    await t.close();
-    await sns.close();
-  });
+  useServiceOnFakeSns({}, (running) => ({ sns, t } = running));
 
   it('texts every on-call number twice when a group fires and then resolves', async () => {
     const source = webhookSources.find((s) => s.template === 'alertmanager')!;
